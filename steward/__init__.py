@@ -1,0 +1,1 @@
+"""Store Steward: the shared system of record between a merchant and the agency that runs its shop."""

@@ -1,0 +1,41 @@
+"""The HTTP API under /api/v1/: personal tokens (Bearer) or the browser session."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import django_auth
+
+from steward.accounts.api_auth import TokenAuth
+
+api = NinjaAPI(
+    title="Store Steward API",
+    version="1",
+    urls_namespace="api",
+    auth=[TokenAuth(), django_auth],
+    description="店铺托管协作平台 API。用个人令牌（Authorization: Bearer stw_…）或登录会话访问。",
+)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_errors(request: HttpRequest, exc: NinjaValidationError) -> Any:
+    """Name the field that is wrong, in the same shape as every other error of the API."""
+    problems = []
+    for error in exc.errors:
+        location = ".".join(str(part) for part in error.get("loc", ()) if part not in {"body", "payload"})
+        problems.append({"field": location, "message": error.get("msg", "invalid")})
+    return api.create_response(request, {"detail": "invalid input", "problems": problems}, status=422)
+
+
+def _register_routers() -> None:
+    from steward.accounts.api import router as accounts_router
+    from steward.shops.api import router as shops_router
+
+    api.add_router("/", accounts_router)
+    api.add_router("/shops", shops_router)
+
+
+_register_routers()

@@ -1,0 +1,42 @@
+"""`steward`: every main job of Store Steward as a command.
+
+Each part of the product registers its own commands (``register(app)`` in its ``cli.py``);
+this module only sets Django up and puts them together.
+"""
+
+from __future__ import annotations
+
+import os
+
+import typer
+
+app = typer.Typer(
+    name="steward",
+    help="Store Steward — 店铺托管协作平台的命令行。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def build() -> typer.Typer:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "steward.settings")
+    django.setup()
+
+    from steward.audit import cli as audit_cli
+    from steward.demo import cli as demo_cli
+    from steward.shops import cli as shops_cli
+
+    for module in (shops_cli, audit_cli, demo_cli):
+        module.register(app)
+    return app
+
+
+def main() -> None:
+    build()()
+
+
+if __name__ == "__main__":
+    main()
