@@ -101,14 +101,14 @@ class DailyPoint:
 
 def daily_series(shop: Shop, start: dt.date, end: dt.date) -> list[DailyPoint]:
     """One point per calendar day in [start, end]; days without data have ``None`` values."""
-    shop_rows = {
-        row["date"]: row
+    shop_rows: dict[dt.date, dict[str, Any]] = {
+        row["date"]: dict(row)
         for row in ShopDaily.objects.filter(shop=shop, date__gte=start, date__lte=end).values(
             "date", "visitors", "gmv_fen", "paid_buyers"
         )
     }
-    ad_rows = {
-        row["date"]: row
+    ad_rows: dict[dt.date, dict[str, Any]] = {
+        row["date"]: dict(row)
         for row in CampaignDaily.objects.filter(shop=shop, date__gte=start, date__lte=end)
         .values("date")
         .annotate(spend=Sum("spend_fen"), revenue=Sum("revenue_fen"))
