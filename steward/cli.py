@@ -19,7 +19,12 @@ app = typer.Typer(
 )
 
 
+_registered = False
+
+
 def build() -> typer.Typer:
+    """Set Django up and register every part's commands (once)."""
+    global _registered
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "steward.settings")
@@ -29,8 +34,10 @@ def build() -> typer.Typer:
     from steward.demo import cli as demo_cli
     from steward.shops import cli as shops_cli
 
-    for module in (shops_cli, audit_cli, demo_cli):
-        module.register(app)
+    if not _registered:
+        for module in (shops_cli, audit_cli, demo_cli):
+            module.register(app)
+        _registered = True
     return app
 
 

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from steward.accounts.api_auth import current_person
 from steward.accounts.models import Membership
@@ -65,16 +66,17 @@ def list_tokens(request: HttpRequest) -> list[TokenOut]:
 
 
 @router.post("/tokens", response={201: NewTokenOut})
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, NewTokenOut]:
+def create_token(request: HttpRequest, payload: TokenIn) -> Status[NewTokenOut]:
     name = payload.name.strip()[:100] or "api"
     token, key = issue_token(current_person(request), name)
-    return 201, NewTokenOut(
+    created = NewTokenOut(
         id=token.pk, name=token.name, created_at=token.created_at, last_used_at=None, key=key
     )
+    return Status(201, created)
 
 
 @router.delete("/tokens/{token_id}", response={204: None, 404: dict})
-def delete_token(request: HttpRequest, token_id: int) -> tuple[int, dict[str, str] | None]:
+def delete_token(request: HttpRequest, token_id: int) -> Status[dict[str, str] | None]:
     if revoke_token(current_person(request), token_id):
-        return 204, None
-    return 404, {"detail": "Not Found"}
+        return Status(204, None)
+    return Status(404, {"detail": "Not Found"})
