@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "steward.audit",
     "steward.shops",
     "steward.engagements",
+    "steward.duties",
+    "steward.notifications",
     "steward.web",
 ]
 
