@@ -114,8 +114,13 @@ def record(
     return event
 
 
-def record_create(instance: models.Model, actor: Any, **context: Any) -> AuditEvent:
-    return record("create", actor=actor, target=instance, after=snapshot(instance), **context)
+def record_create(
+    instance: models.Model, actor: Any, *, extra: dict[str, Any] | None = None, **context: Any
+) -> AuditEvent:
+    """Record a new object with all its fields (plus ``extra``, e.g. many-to-many members)."""
+    return record(
+        "create", actor=actor, target=instance, after={**snapshot(instance), **(extra or {})}, **context
+    )
 
 
 def record_change(
