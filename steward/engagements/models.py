@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING, ClassVar
 
 from django.core.exceptions import ValidationError
@@ -275,3 +276,103 @@ class AccessGrant(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class CommunicationPlan(models.Model):
+    """Channels, hours and response limits agreed for one engagement."""
+
+    engagement = models.OneToOneField(Engagement, on_delete=models.CASCADE, related_name="communication")
+    channels = models.JSONField(
+        default=list, help_text='e.g. [{"kind": "work_group", "detail": "企业微信群"}]'
+    )
+    work_starts = models.TimeField(default=dt.time(9, 0))
+    work_ends = models.TimeField(default=dt.time(18, 0))
+    weekly_review = models.CharField(max_length=100, default="每周一 10:00 视频会 30 分钟")
+
+    def __str__(self) -> str:
+        return f"{self.engagement} · 沟通机制"
+
+
+class RequestTier(models.TextChoices):
+    ROUTINE = "routine", _("日常")  # specialist answers within 2 working hours
+    IMPORTANT = "important", _("重要")  # supervisor answers with a plan within 4 working hours
+    CRITICAL = "critical", _("紧急")  # lead answers within 1 hour at any time, resolves within 24
+
+
+class RequestState(models.TextChoices):
+    OPEN = "open", _("待响应")  # raised; the response clock runs
+    WAITING = "waiting", _("等待提出方")  # paused: the responder needs something from the raiser
+    ANSWERED = "answered", _("已响应")  # answered; a critical request's resolve clock still runs
+    RESOLVED = "resolved", _("已解决")  # closed
+
+
+class SupportRequest(models.Model):
+    engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="requests")
+    tier = models.CharField(_("级别"), max_length=12, choices=RequestTier.choices)
+    title = models.CharField(_("事项"), max_length=300)
+    body = models.TextField(_("说明"), blank=True)
+    raised_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="+")
+    raised_party = models.CharField(max_length=16)
+    raised_at = models.DateTimeField(default=timezone.now)
+    state = models.CharField(max_length=12, choices=RequestState.choices, default=RequestState.OPEN)
+    # The role expected to answer now; moves up one step on each breach.
+    responder_role = models.CharField(max_length=32, choices=Role.choices)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answer = models.TextField(blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering: ClassVar = ["-raised_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def responder_party(self) -> str:
+        return "agency" if self.raised_party == "merchant" else "merchant"
+
+
+class RequestPause(models.Model):
+    request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="pauses")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField()
+    paused_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="+")
+
+    class Meta:
+        ordering: ClassVar = ["started_at"]
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+class SlaBreach(models.Model):
+    """A response or resolve limit that ran out, and the party whose move it was."""
+
+    request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="breaches")
+    clock = models.CharField(max_length=10)  # "response" or "resolve"
+    level = models.PositiveSmallIntegerField(
+        default=0
+    )  # 0: the first responder's limit; 1+: after escalation
+    due_at = models.DateTimeField()
+    recorded_at = models.DateTimeField(default=timezone.now)
+    party = models.CharField(max_length=16)
+    role = models.CharField(max_length=32)
+    escalated_to = models.CharField(max_length=32, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["due_at"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["request", "clock", "level"], name="one_breach_per_clock_and_level"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request} · {self.clock}"
