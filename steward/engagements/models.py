@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
 from django.core.exceptions import ValidationError
@@ -376,3 +377,54 @@ class SlaBreach(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request} · {self.clock}"
+
+
+class AgencySelection(models.Model):
+    """A merchant's comparison of candidate agencies over three rounds."""
+
+    merchant = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="agency_selections")
+    title = models.CharField(_("名称"), max_length=200)
+    weight_papers = models.DecimalField(max_digits=4, decimal_places=2, default=Decimal("0.20"))
+    weight_interview = models.DecimalField(max_digits=4, decimal_places=2, default=Decimal("0.30"))
+    weight_trial = models.DecimalField(max_digits=4, decimal_places=2, default=Decimal("0.50"))
+    trial_metric = models.CharField(max_length=40, default="visitors")
+    trial_fee_share = models.DecimalField(max_digits=4, decimal_places=2, default=Decimal("0.80"))
+    trial_target_growth = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("0.20"))
+    trial_refund_share = models.DecimalField(max_digits=4, decimal_places=2, default=Decimal("0.50"))
+    created_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    chosen = models.ForeignKey(
+        "Candidate", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Candidate(models.Model):
+    selection = models.ForeignKey(AgencySelection, on_delete=models.CASCADE, related_name="candidates")
+    name = models.CharField(_("托管公司"), max_length=200)
+    agency = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    papers = models.JSONField(default=dict, blank=True)
+    interview = models.JSONField(default=dict, blank=True)
+    interview_notes = models.JSONField(default=dict, blank=True)
+    trial_baseline = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    trial_actual = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["selection", "name"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["selection", "name"], name="candidate_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
