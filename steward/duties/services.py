@@ -37,11 +37,12 @@ from steward.duties.models import (
 from steward.duties.workdays import SHANGHAI, WorkingCalendar, YearSchedule
 from steward.engagements.models import Engagement
 from steward.shops.models import CampaignDaily, ShopDaily
+from steward.steps import StepNotAllowed
 
 END_OF_DAY = dt.time(18, 0)
 
 
-class DutyError(Exception):
+class DutyError(StepNotAllowed):
     """A step that is not allowed in the duty's current state; the message says why."""
 
 

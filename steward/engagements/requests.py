@@ -25,9 +25,10 @@ from steward.engagements.models import (
     SupportRequest,
 )
 from steward.engagements.sla import TIERS, ClockState, Interval, TierRule, breach_moment, clock
+from steward.steps import StepNotAllowed
 
 
-class RequestError(Exception):
+class RequestError(StepNotAllowed):
     """A step the request's state does not allow."""
 
 

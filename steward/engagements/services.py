@@ -46,9 +46,10 @@ from steward.engagements.template import (
     plan_duties,
 )
 from steward.shops.models import Shop
+from steward.steps import StepNotAllowed
 
 
-class EngagementError(Exception):
+class EngagementError(StepNotAllowed):
     """A step the engagement's state does not allow; the message says why."""
 
 
