@@ -62,6 +62,7 @@ def _register_routers() -> None:
     from steward.duties.api import router as duties_router
     from steward.engagements.api import router as engagements_router
     from steward.engagements.api import selection_router
+    from steward.notifications.api import router as notifications_router
     from steward.shops.api import router as shops_router
 
     api.add_router("/", accounts_router)
@@ -70,6 +71,7 @@ def _register_routers() -> None:
     api.add_router("/duties", duties_router)
     api.add_router("/selections", selection_router)
     api.add_router("/", calendar_router)
+    api.add_router("/notifications", notifications_router)
 
 
 _register_routers()

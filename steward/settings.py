@@ -155,6 +155,10 @@ else:
         "consumer": {"workers": env_int("QUEUE_WORKERS", 2), "worker_type": "thread"},
     }
 
+# Webhook URLs for group bots are typed in by customers and then called by the server: only the
+# vendors' own https hosts are accepted unless this is switched on (self-hosted relays, tests).
+NOTIFICATION_WEBHOOK_ANY_HOST = env_bool("NOTIFICATION_WEBHOOK_ANY_HOST", False)
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
