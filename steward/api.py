@@ -58,6 +58,7 @@ def conflict(request: HttpRequest, exc: Exception) -> Any:
 
 def _register_routers() -> None:
     from steward.accounts.api import router as accounts_router
+    from steward.approvals.api import router as approvals_router
     from steward.duties.api import calendar_router
     from steward.duties.api import router as duties_router
     from steward.engagements.api import router as engagements_router
@@ -72,6 +73,7 @@ def _register_routers() -> None:
     api.add_router("/selections", selection_router)
     api.add_router("/", calendar_router)
     api.add_router("/notifications", notifications_router)
+    api.add_router("/", approvals_router)
 
 
 _register_routers()

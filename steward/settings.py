@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "steward.engagements",
     "steward.duties",
     "steward.notifications",
+    "steward.approvals",
     "steward.web",
 ]
 

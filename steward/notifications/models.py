@@ -24,6 +24,9 @@ class NotificationKind(models.TextChoices):
     DUTY_OVERDUE = "duty_overdue", _("事项已逾期")  # a duty passed its due time undone
     SIGNAL_FIRED = "signal_fired", _("预警触发")  # a signal rule fired on the shop's numbers
     APPROVAL_REQUESTED = "approval_requested", _("待审批")  # someone waits for a decision
+    APPROVAL_REMINDER = "approval_reminder", _("审批即将到期")  # a quarter of the decision window is left
+    APPROVAL_ESCALATED = "approval_escalated", _("审批已升级")  # the first decider let it time out
+    APPROVAL_DECIDED = "approval_decided", _("审批结果")  # the requester hears the decision
     SLA_BREACH = "sla_breach", _("响应超时")  # a request was not answered within its tier
     DELIVERABLE_TO_SIGN = "deliverable_to_sign", _("待签署")  # a document version waits for a signature
     DIGEST = "digest", _("每日摘要")  # the person's daily summary
