@@ -52,6 +52,23 @@ def visible_shop_ids(person: Person) -> QuerySet[Any, Any]:
     return Shop.objects.filter(rule).values("pk")
 
 
+def side_in(person: Person, engagement: Engagement) -> str | None:
+    """Which party ``person`` acts for in ``engagement`` ("merchant" or "agency"), or ``None`` when
+    the engagement is not visible to them. The same rule as ``visible_engagement_ids``, asked of
+    one engagement in at most three small queries (it runs on every workflow step)."""
+    if not person.is_authenticated or not person.is_active:
+        return None
+    memberships = Membership.objects.filter(person=person)
+    if memberships.filter(organisation_id=engagement.merchant_id, role__in=MERCHANT_ROLES).exists():
+        return "merchant"
+    in_agency = memberships.filter(organisation_id=engagement.agency_id)
+    if in_agency.filter(role__in=AGENCY_WIDE_ROLES).exists():
+        return "agency"
+    if in_agency.exists() and engagement.assignments.filter(person=person).exists():
+        return "agency"
+    return None
+
+
 def get_shop_for(person: Person, *, pk: int | None = None, code: str | None = None) -> Shop:
     from steward.shops.models import Shop
 

@@ -18,8 +18,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
-from steward.accounts.access import visible_engagement_ids
-from steward.accounts.models import MERCHANT_ROLES, Membership, Person
+from steward.accounts.access import side_in, visible_engagement_ids
+from steward.accounts.models import Person
 from steward.audit.services import record, record_create, snapshot
 from steward.duties.models import (
     ACTIVE_STATES,
@@ -82,14 +82,8 @@ def compute_due(
 
 def party_of(person: Person, engagement: Engagement) -> Party | None:
     """Which side ``person`` acts for in ``engagement``, if they see it at all."""
-    if not Engagement.objects.filter(pk=engagement.pk, pk__in=visible_engagement_ids(person)).exists():
-        return None
-    merchant_side = Membership.objects.filter(
-        person=person, organisation_id=engagement.merchant_id, role__in=MERCHANT_ROLES
-    )
-    if merchant_side.exists():
-        return Party.MERCHANT
-    return Party.AGENCY
+    side = side_in(person, engagement)
+    return Party(side) if side else None
 
 
 @dataclass(frozen=True)

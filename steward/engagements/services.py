@@ -19,7 +19,15 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from steward.accounts.models import AGENCY_WIDE_ROLES, Membership, Organisation, Person, Role
+from steward.accounts.models import (
+    AGENCY_WIDE_ROLES,
+    MERCHANT_ROLES,
+    SPECIALIST_ROLES,
+    Membership,
+    Organisation,
+    Person,
+    Role,
+)
 from steward.audit.services import record, record_create, snapshot
 from steward.duties.models import CountMode, DutySource, Party
 from steward.duties.services import DutySpec, current_calendar, open_duty, party_of
@@ -108,13 +116,19 @@ class NewEngagement:
 
 
 def _lead_person(engagement: Engagement, role: str) -> Person | None:
-    """The one person who holds a lead role for this engagement, when there is exactly one."""
+    """The one person who holds a lead role for this engagement, when there is exactly one.
+
+    Specialists count only where assigned (the access rule would hide the duty from anyone else);
+    lead, supervisor and merchant roles come from the organisation.
+    """
     if not role:
         return None
     assigned = [a.person for a in engagement.assignments.filter(role=role).select_related("person")]
     if len(assigned) == 1:
         return assigned[0]
-    org_id = engagement.merchant_id if role.startswith("merchant") else engagement.agency_id
+    if role in SPECIALIST_ROLES:
+        return None
+    org_id = engagement.merchant_id if role in MERCHANT_ROLES else engagement.agency_id
     holders = list(Membership.objects.filter(organisation_id=org_id, role=role).select_related("person")[:2])
     return holders[0].person if len(holders) == 1 else None
 
@@ -161,7 +175,7 @@ def create_engagement(
             extra={"shops": [s.pk for s in spec.shops]},
         )
         generate_phase_duties(engagement, items, actor)
-        _create_checklists(engagement)
+        create_checklists(engagement)
     return engagement
 
 
@@ -218,7 +232,7 @@ def _default_signers(engagement: Engagement) -> list[Person]:
     ]
 
 
-def _create_checklists(engagement: Engagement) -> None:
+def create_checklists(engagement: Engagement) -> None:
     for code, label, party, confirm in HANDOVER_ITEMS:
         ChecklistItem.objects.create(
             engagement=engagement,
