@@ -25,6 +25,7 @@ from steward.audit.services import record, record_change, record_create, snapsho
 from steward.demo.cast import AGENCY, ENGAGEMENTS, ORGANISATIONS, PEOPLE, SHOPS, EngagementSpec, PersonSpec
 from steward.demo.generator import DemoData, ShopData, generate
 from steward.demo.scenario import DEMO_PASSWORD
+from steward.demo.story import play_stories
 from steward.engagements.models import Assignment, Engagement, Phase
 from steward.shops.models import Campaign, CampaignDaily, Order, Review, Shop, ShopDaily, Sku, SkuDaily
 
@@ -111,6 +112,8 @@ def load_demo(stdout: TextIO | None = None, data: DemoData | None = None) -> Loa
                 + ", ".join(f"{kind} {n}" for kind, n in rows.items())
                 + "\n"
             )
+        # Needs the numbers (measured bars, product costs for the guardrails).
+        play_stories(out)
     return summary
 
 
