@@ -1,0 +1,1 @@
+"""Turning pages into files: PDF (with Chinese text) and spreadsheets."""
