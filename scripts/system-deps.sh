@@ -10,6 +10,9 @@ fi
 if [ ! -x /usr/bin/chromium ]; then
     need+=(chromium)
 fi
+if ! command -v pdftoppm >/dev/null 2>&1; then
+    need+=(poppler-utils)  # PDF pages to PNG and text, to check rendered reports
+fi
 if ! ldconfig -p 2>/dev/null | grep -q libpango-1.0; then
     need+=(libpango-1.0-0 libpangoft2-1.0-0)
 fi
@@ -27,4 +30,5 @@ if ! { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${n
 fi
 fc-list :lang=zh | grep -q . || echo "system-deps: NO Chinese font installed: PDFs will not render Chinese text."
 [ -x /usr/bin/chromium ] || echo "system-deps: NO Chromium: browser tests cannot run."
+command -v pdftoppm >/dev/null 2>&1 || echo "system-deps: NO poppler-utils: PDF checks cannot read the rendered files."
 exit 0

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -17,11 +20,20 @@ def font() -> None:
         pytest.skip("no CJK font installed on this machine (run make system-deps)")
 
 
-def test_chinese_text_is_embedded_with_a_cjk_font(font: None) -> None:
+def test_chinese_text_is_embedded_with_a_cjk_font(font: None, tmp_path: Path) -> None:
+    if shutil.which("pdffonts") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("poppler-utils is not installed: make system-deps could not install it")
+        pytest.skip("poppler-utils is not installed (run make system-deps)")
     pdf = html_to_pdf("<h1>店铺诊断报告</h1><p>支付转化率 2.0%，类目均值 3.5%</p>")
     assert pdf.startswith(b"%PDF")
-    # The embedded font's name shows in the file; a missing glyph would fall back to no CJK font.
-    assert b"CJK" in pdf or b"WenQuanYi" in pdf or b"Noto" in pdf
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    assert "CJK" in fonts or "WenQuanYi" in fonts
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "店铺诊断报告" in text
+    assert "支付转化率 2.0%，类目均值 3.5%" in text
 
 
 def test_missing_font_is_said_plainly(monkeypatch: pytest.MonkeyPatch) -> None:
