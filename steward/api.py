@@ -59,12 +59,15 @@ def conflict(request: HttpRequest, exc: Exception) -> Any:
 def _register_routers() -> None:
     from steward.accounts.api import router as accounts_router
     from steward.approvals.api import router as approvals_router
+    from steward.billing.api import router as billing_router
+    from steward.diagnosis.api import router as diagnosis_router
     from steward.duties.api import calendar_router
     from steward.duties.api import router as duties_router
     from steward.engagements.api import router as engagements_router
     from steward.engagements.api import selection_router
     from steward.notifications.api import router as notifications_router
     from steward.shops.api import router as shops_router
+    from steward.signals.api import router as signals_router
 
     api.add_router("/", accounts_router)
     api.add_router("/shops", shops_router)
@@ -74,6 +77,9 @@ def _register_routers() -> None:
     api.add_router("/", calendar_router)
     api.add_router("/notifications", notifications_router)
     api.add_router("/", approvals_router)
+    api.add_router("/diagnosis", diagnosis_router)
+    api.add_router("/signals", signals_router)
+    api.add_router("/billing", billing_router)
 
 
 _register_routers()

@@ -34,12 +34,22 @@ def build() -> typer.Typer:
     from steward.audit import cli as audit_cli
     from steward.billing import cli as billing_cli
     from steward.demo import cli as demo_cli
+    from steward.diagnosis import cli as diagnosis_cli
     from steward.plans import cli as plans_cli
     from steward.shops import cli as shops_cli
     from steward.signals import cli as signals_cli
 
     if not _registered:
-        for module in (shops_cli, audit_cli, demo_cli, approvals_cli, billing_cli, plans_cli, signals_cli):
+        for module in (
+            shops_cli,
+            audit_cli,
+            demo_cli,
+            approvals_cli,
+            billing_cli,
+            plans_cli,
+            signals_cli,
+            diagnosis_cli,
+        ):
             module.register(app)
         _registered = True
     return app

@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "steward.duties",
     "steward.notifications",
     "steward.approvals",
+    "steward.diagnosis",
+    "steward.signals",
+    "steward.billing",
     "steward.web",
 ]
 

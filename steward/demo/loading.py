@@ -26,6 +26,8 @@ from steward.demo.cast import AGENCY, ENGAGEMENTS, ORGANISATIONS, PEOPLE, SHOPS,
 from steward.demo.generator import DemoData, ShopData, generate
 from steward.demo.scenario import DEMO_PASSWORD
 from steward.demo.story import play_stories
+from steward.demo.story_billing import seed_billing
+from steward.demo.story_signals import seed_signals
 from steward.engagements.models import Assignment, Engagement, Phase
 from steward.shops.models import Campaign, CampaignDaily, Order, Review, Shop, ShopDaily, Sku, SkuDaily
 
@@ -114,6 +116,8 @@ def load_demo(stdout: TextIO | None = None, data: DemoData | None = None) -> Loa
             )
         # Needs the numbers (measured bars, product costs for the guardrails).
         play_stories(out)
+        seed_signals(out)
+        seed_billing(out)
     return summary
 
 

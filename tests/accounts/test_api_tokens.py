@@ -18,7 +18,12 @@ def test_token_identifies_the_person(world: World) -> None:
     body = response.json()
     assert body["username"] == "owner"
     assert body["memberships"] == [
-        {"organisation_id": world.merchant.pk, "organisation": "山野茶舍", "kind": "merchant", "role": "merchant_owner"}
+        {
+            "organisation_id": world.merchant.pk,
+            "organisation": "山野茶舍",
+            "kind": "merchant",
+            "role": "merchant_owner",
+        }
     ]
 
 

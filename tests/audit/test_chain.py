@@ -36,7 +36,9 @@ def three_events(world: World) -> list[AuditEvent]:
     world.shop.level = "四钻"
     world.shop.save()
     second = record_change(world.shop, before, actor=world.merchant_owner, shop_id=world.shop.pk)
-    third = record("import", actor=world.agency_lead, target=world.shop, summary="campaigns.csv", after={"rows": 10})
+    third = record(
+        "import", actor=world.agency_lead, target=world.shop, summary="campaigns.csv", after={"rows": 10}
+    )
     assert second is not None
     return [first, second, third]
 

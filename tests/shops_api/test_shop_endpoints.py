@@ -46,7 +46,10 @@ def test_outsiders_get_404(world: World, template: str) -> None:
 
 
 def test_unknown_shop_is_404_like_a_hidden_one(world: World) -> None:
-    assert Client().get("/api/v1/shops/999999", headers=token_client_headers(world.agency_lead)).status_code == 404
+    assert (
+        Client().get("/api/v1/shops/999999", headers=token_client_headers(world.agency_lead)).status_code
+        == 404
+    )
 
 
 def test_kpis_are_ratios_of_sums_and_exact(world: World, numbers: None) -> None:

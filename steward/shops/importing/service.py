@@ -444,4 +444,12 @@ def run_import(
             summary=f"{outcome.summary_lines('zh-hans')[0]}（{filename}）",
             after=_audit_after(outcome),
         )
+        # New numbers: the shop's signal rules are evaluated on the queue once the rows are in.
+        transaction.on_commit(lambda: _queue_signal_evaluation(shop.pk))
     return dataclasses.replace(outcome, batch_id=batch.pk)
+
+
+def _queue_signal_evaluation(shop_id: int) -> None:
+    from steward.signals.tasks import queue_evaluation
+
+    queue_evaluation([shop_id])
