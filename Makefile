@@ -58,8 +58,11 @@ lock:
 	.lockenv/bin/pip freeze --exclude-editable | grep -v '^store-steward' > requirements.lock
 	rm -rf .lockenv
 
+## Benchmarks (not part of make test; figures go to docs/performance.md).
 bench: venv
-	$(PY) -m pytest bench -p no:cacheprovider --benchmark-only -o testpaths=bench
+	$(PY) -m pytest bench/importing -p no:cacheprovider --benchmark-only -o testpaths=bench
+	/usr/bin/time -v $(PY) -m bench.signals.run --repeat 3
+	STEWARD_VAR_DIR=/tmp/steward-sigbench $(PY) -m bench.signals.daily_db --shops 1000 --campaigns 100 --sinking 10
 
 clean:
 	rm -rf $(VENV) var/test.sqlite3
