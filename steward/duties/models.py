@@ -84,6 +84,18 @@ class HolidaySchedule(models.Model):
     def __str__(self) -> str:
         return f"{self.year}"
 
+    def clean(self) -> None:
+        from steward.duties.workdays import YearSchedule
+
+        try:
+            holidays = frozenset(dt.date.fromisoformat(str(d)) for d in self.holidays)
+            workdays = frozenset(dt.date.fromisoformat(str(d)) for d in self.workdays)
+            YearSchedule(self.year, holidays, workdays)
+        except (TypeError, ValueError) as exc:
+            raise ValidationError(
+                {"holidays": f"{exc} (use a list of YYYY-MM-DD dates of {self.year})"}
+            ) from exc
+
 
 class Duty(models.Model):
     engagement = models.ForeignKey(Engagement, on_delete=models.CASCADE, related_name="duties")

@@ -296,8 +296,32 @@ def mark_overdue(now: dt.datetime | None = None) -> int:
             duty = Duty.objects.select_for_update().get(pk=duty_id)
             if duty.state in {DutyState.OPEN, DutyState.REJECTED} and duty.due_at < now:
                 _transition(duty, None, "duty_overdue", state=DutyState.OVERDUE)
+                _tell_overdue(duty)
                 count += 1
     return count
+
+
+def _tell_overdue(duty: Duty) -> None:
+    """The lead (or, with none named, the owner party's people in the lead role) hears at once."""
+    from steward.notifications.services import notify, people_of
+
+    if duty.lead_person is not None:
+        people = [duty.lead_person]
+    else:
+        people = people_of(duty.engagement, roles=[duty.lead_role] if duty.lead_role else None)
+        people = [p for p in people if side_in(p, duty.engagement) == duty.owner_party]
+    notify(
+        people,
+        engagement=duty.engagement,
+        kind="duty_overdue",
+        severity="warning",
+        title_zh="事项已逾期",
+        body_zh=f"{duty.title}（截止 {duty.due_date.isoformat()}）",
+        title_en="A duty is overdue",
+        body_en=f"{duty.details or duty.title} (due {duty.due_date.isoformat()})",
+        link=f"/duties/{duty.pk}/",
+        to_groups=False,
+    )
 
 
 # Measured bars

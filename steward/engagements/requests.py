@@ -278,6 +278,7 @@ def _record_breach(
             )
     except IntegrityError:
         return None  # another sweep recorded it first
+    _tell_breach(request, which, role, escalated_to)
     record(
         "sla_breached",
         target=breach,
@@ -286,6 +287,26 @@ def _record_breach(
         after={"clock": which, "level": level, "party": party, "role": role, "escalated_to": escalated_to},
     )
     return breach
+
+
+def _tell_breach(request: SupportRequest, which: str, role: str, escalated_to: str) -> None:
+    """The role that missed the limit and the one it now falls to hear about it at once."""
+    from steward.notifications.services import notify, people_of
+
+    roles = [r for r in (role, escalated_to) if r]
+    limit_zh = "响应" if which == "response" else "解决"
+    limit_en = "response" if which == "response" else "resolution"
+    notify(
+        people_of(request.engagement, roles=roles),
+        engagement=request.engagement,
+        kind="sla_breach",
+        severity="critical" if request.tier == "critical" else "warning",
+        title_zh=f"{request.get_tier_display()}请求超过{limit_zh}时限",
+        body_zh=request.title + (f"（已升级给{escalated_to}）" if escalated_to else ""),
+        title_en=f"A {request.tier} request passed its {limit_en} limit",
+        body_en=request.title + (f" (escalated to {escalated_to})" if escalated_to else ""),
+        link=f"/engagements/{request.engagement_id}/requests/",
+    )
 
 
 @dataclass(frozen=True)

@@ -222,3 +222,13 @@ def test_boards_filter_by_whose_move_it_is(world: World) -> None:
         assert not board(person).filter(engagement=world.engagement).exists()
     with pytest.raises(ValidationError):
         board(world.agency_lead, which="whenever")
+
+
+def test_overdue_duty_is_told_to_its_owner_side(world: World) -> None:
+    from steward.notifications.models import Notification
+
+    titles_duty(world, lead_role="agency_lead")
+    with freeze_time(at(2026, 10, 13, 10)):
+        mark_overdue()
+    told = set(Notification.objects.filter(kind="duty_overdue").values_list("recipient__username", flat=True))
+    assert told == {"lead"}

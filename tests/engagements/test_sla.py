@@ -124,3 +124,14 @@ def test_attainment_per_party_and_tier(world: World) -> None:
     rows = {(a.party, a.tier): (a.clocks, a.met) for a in sla_attainment(world.engagement.requests.all())}
     assert rows == {("agency", "routine"): (2, 1), ("merchant", "routine"): (1, 1)}
     assert SlaBreach.objects.filter(request=missed).count() == 1
+
+
+def test_breach_is_told_to_the_role_that_missed_it_and_the_next_one(world: World) -> None:
+    from steward.notifications.models import Notification
+
+    raise_request(
+        world.engagement, world.merchant_staff, RequestTier.ROUTINE, "主图错位", now=sh(2026, 9, 14, 9, 0)
+    )
+    check_request_clocks(sh(2026, 9, 14, 11, 1))
+    told = set(Notification.objects.filter(kind="sla_breach").values_list("recipient__username", flat=True))
+    assert told == {"supervisor"}  # no operations specialist is assigned; the supervisor takes over
