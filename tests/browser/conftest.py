@@ -76,6 +76,9 @@ def page_and_watch(chromium: Browser) -> Iterator[tuple[Page, Watch]]:
             watch.outside_requests.append(request.url)
 
     def on_failed(request: Request) -> None:
+        # Chromium cancels the favicon when a test navigates on before it arrives: not a fault.
+        if request.url.endswith("favicon.svg") and request.failure == "net::ERR_ABORTED":
+            return
         watch.failed_requests.append(f"{request.url}: {request.failure}")
 
     page.on("console", on_console)

@@ -12,15 +12,11 @@ from playwright.sync_api import Page, expect
 from steward.billing import services
 from steward.billing.contract import Month
 from tests.billing.app_samples import load_october, signed_contract
-from tests.browser import conftest as browser
 from tests.browser.conftest import Watch
 from tests.browser.test_pages import log_in
 from tests.conftest import World
 
 SHOTS = Path("/tmp/billing-screenshots")
-# The browser fixtures live in tests/browser/conftest.py, out of this directory's reach.
-chromium = browser.chromium
-page_and_watch = browser.page_and_watch
 
 
 def test_owner_disputes_a_line_on_the_statement_page(
