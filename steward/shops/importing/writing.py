@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import polars as pl
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models
 
 # Rows handed to the driver at a time: big enough to amortise the call, small enough that
@@ -51,7 +52,7 @@ class Database:
         connection.ensure_connection()
         self.vendor = connection.vendor
         if self.vendor not in {"sqlite", "postgresql"}:
-            raise NotImplementedError(f"imports support SQLite and PostgreSQL, not {self.vendor}")
+            raise ImproperlyConfigured(f"imports support SQLite and PostgreSQL, not {self.vendor}")
         self.raw: Any = connection.connection
 
     @property
