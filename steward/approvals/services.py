@@ -414,7 +414,9 @@ def sweep_timeouts(now: dt.datetime | None = None) -> list[ApprovalRequest]:
     ):
         with transaction.atomic():
             locked = (
-                ApprovalRequest.objects.select_for_update().select_related("engagement").get(pk=request_id)
+                ApprovalRequest.objects.select_for_update(of=("self",))
+                .select_related("engagement")
+                .get(pk=request_id)
             )
             if locked.state != ApprovalState.PENDING or locked.due_at >= now:
                 continue

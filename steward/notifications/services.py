@@ -491,7 +491,8 @@ def attempt_delivery(delivery_id: int, now: dt.datetime | None = None) -> Delive
     now = now or timezone.now()
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update()
+            # Lock only the delivery row: PostgreSQL cannot lock the nullable side of the join.
+            Delivery.objects.select_for_update(of=("self",))
             .select_related("group_channel")
             .filter(pk=delivery_id)
             .first()
